@@ -1,2 +1,11 @@
-//! A sans-I/O UICC per ETSI TS 102 221: file system, access rules, PINs, logical channels, applications, proactive queue, profiles, persistence
+//! A sans-I/O UICC per ETSI TS 102 221: file system, access rules, PINs, logical
+//! channels, applications, proactive queue, profiles and persistence. Bytes in, bytes
+//! out; time, randomness and storage come in through traits.
 #![forbid(unsafe_code)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod error;
+pub mod store;
+
+pub use error::{Error, Result};

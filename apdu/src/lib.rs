@@ -29,4 +29,4 @@ pub mod tlv;
 pub mod atr;
 pub mod t0;
 pub mod trace;
-pub mod script;
+// TEMP-GATED pub mod script;

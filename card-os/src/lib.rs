@@ -9,3 +9,20 @@ pub mod error;
 pub mod store;
 
 pub use error::{Error, Result};
+pub mod access;
+pub mod app;
+pub mod card;
+pub mod channel;
+mod cmd;
+pub mod fs;
+pub mod persist;
+pub mod pin;
+pub mod platform;
+pub mod toolkit;
+
+pub use card::{Card, Installed};
+mod open;
+pub use open::AppFactory;
+pub mod profile;
+pub use profile::{AppProvider, Profile, DEFAULT_PROFILE};
+// TEMP-GATED pub mod transport;

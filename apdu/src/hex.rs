@@ -53,7 +53,10 @@ mod tests {
 
     #[test]
     fn rejects_odd_and_non_hex() {
-        assert_eq!(decode("ABC"), Err(Error::Truncated("hex string (odd number of digits)")));
+        assert_eq!(
+            decode("ABC"),
+            Err(Error::Truncated("hex string (odd number of digits)"))
+        );
         assert_eq!(decode("0G"), Err(Error::Invalid("hex digit")));
     }
 

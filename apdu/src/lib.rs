@@ -20,13 +20,13 @@ pub mod error;
 pub mod hex;
 
 pub use error::{Error, Result};
-pub mod ins;
+pub mod atr;
 pub mod class;
 pub mod command;
+pub mod ins;
 pub mod response;
+pub mod script;
 pub mod status;
-pub mod tlv;
-pub mod atr;
 pub mod t0;
+pub mod tlv;
 pub mod trace;
-// TEMP-GATED pub mod script;

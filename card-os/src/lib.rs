@@ -25,4 +25,4 @@ mod open;
 pub use open::AppFactory;
 pub mod profile;
 pub use profile::{AppProvider, Profile, DEFAULT_PROFILE};
-// TEMP-GATED pub mod transport;
+pub mod transport;

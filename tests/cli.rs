@@ -4,7 +4,10 @@
 use std::process::{Command, Output};
 
 fn uicc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_uicc")).args(args).output().expect("run uicc")
+    Command::new(env!("CARGO_BIN_EXE_uicc"))
+        .args(args)
+        .output()
+        .expect("run uicc")
 }
 
 fn stdout(o: &Output) -> String {
@@ -37,21 +40,39 @@ fn help_on_every_command() {
 #[test]
 fn apdu_decode_names_command_file_and_status() {
     // pySim-shell's first exchange (shared/reference/clients.md §2).
-    let o = uicc(&["apdu", "decode", "00A40004023F00", "621E8202782183023F00A5038001718A01058B032F0601C60990014083010183018B9000"]);
+    let o = uicc(&[
+        "apdu",
+        "decode",
+        "00A40004023F00",
+        "621E8202782183023F00A5038001718A01058B032F0601C60990014083010183018B9000",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let line = stdout(&o);
-    assert!(line.contains("SELECT") && line.contains("3F00") && line.contains("9000"), "{line}");
+    assert!(
+        line.contains("SELECT") && line.contains("3F00") && line.contains("9000"),
+        "{line}"
+    );
     // VERIFY with a wrong PIN (TS 102 221 §11.1.9): 63C2 = 2 retries left.
     let o = uicc(&["apdu", "decode", "0020000108 3132333435FFFFFF", "63C2"]);
     let line = stdout(&o);
-    assert!(line.contains("VERIFY") && line.contains("2 retries"), "{line}");
-    assert!(!line.contains("3132333435"), "PIN values never appear in traces: {line}");
+    assert!(
+        line.contains("VERIFY") && line.contains("2 retries"),
+        "{line}"
+    );
+    assert!(
+        !line.contains("3132333435"),
+        "PIN values never appear in traces: {line}"
+    );
 }
 
 #[test]
 fn atr_and_tlv_decode() {
     // sysmoUSIM-SJS1 (pcsc-tools smartcard_list.txt): T=0, TA1 96 = Fi 512 / Di 32.
-    let o = uicc(&["atr", "decode", "3B9F96801FC78031A073BE21136743200718000001A5"]);
+    let o = uicc(&[
+        "atr",
+        "decode",
+        "3B9F96801FC78031A073BE21136743200718000001A5",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("512") && text.contains("T=0"), "{text}");
@@ -88,7 +109,11 @@ fn demo_passes_and_script_mismatch_fails() {
     std::fs::create_dir_all(&dir).unwrap();
     let script = dir.join("wrong.apdu");
     // EF.ICCID of the default card is 98881201000000001 0F4 (TS 102 221 §13.2).
-    std::fs::write(&script, "00A4000C022FE2 -> 9000\n00B000000A -> 00 .. 9000\n").unwrap();
+    std::fs::write(
+        &script,
+        "00A4000C022FE2 -> 9000\n00B000000A -> 00 .. 9000\n",
+    )
+    .unwrap();
     let o = uicc(&["script", "run", script.to_str().unwrap()]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
@@ -106,10 +131,22 @@ fn state_file_keeps_pin_tries_across_runs() {
     // Two wrong tries in two earlier runs: one try left (TS 102 221 §11.1.9).
     std::fs::write(&query, "00200001 -> 63C1\n").unwrap();
     for _ in 0..2 {
-        let o = uicc(&["script", "run", wrong.to_str().unwrap(), "--state", state.to_str().unwrap()]);
+        let o = uicc(&[
+            "script",
+            "run",
+            wrong.to_str().unwrap(),
+            "--state",
+            state.to_str().unwrap(),
+        ]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
-    let o = uicc(&["script", "run", query.to_str().unwrap(), "--state", state.to_str().unwrap()]);
+    let o = uicc(&[
+        "script",
+        "run",
+        query.to_str().unwrap(),
+        "--state",
+        state.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -148,9 +148,10 @@ fn select_by_aid_full_partial_next_and_termination() {
         # An application without a file system answers its FCI (none here: no data).
         00A4 040C 08 A000000151000000 -> 9000
         # Termination of the session (P2 b7 = 1, TS 102 221 Table 11.2), then the
-        # application's instruction no longer reaches it.
+        # application's instruction no longer reaches it: with no application selected,
+        # nothing on the card knows it (ISO/IEC 7816-4 §5.6: 6D00).
         00A4 044C 08 A000000151000000 -> 9000
-        80 01 0000 01 -> 6985
+        80 01 0000 01 -> 6D00
         ",
     );
 }

@@ -62,6 +62,12 @@ pub trait AppProvider {
     fn adf_files(&self, _kind: &str, _params: &str) -> Result<Vec<FileSpec>> {
         Ok(Vec::new())
     }
+    /// Files the application contributes under the MF (paths below `3F00`), e.g. DF.GSM
+    /// mirroring a USIM's identity for GSM-era terminals. Entries whose path the profile
+    /// declares itself are skipped; parents come before children.
+    fn mf_files(&self, _kind: &str, _params: &str) -> Result<Vec<FileSpec>> {
+        Ok(Vec::new())
+    }
 }
 
 /// A provider that knows no application kinds (card-os on its own).
@@ -179,6 +185,29 @@ impl Profile {
                 continue;
             }
             add_file(&mut fs, mf, &format!("file[{i}]"), f)?;
+        }
+        // Files the applications contribute under the MF (after the profile's own).
+        for (i, a) in self.application.iter().enumerate() {
+            let params = toml::to_string(&a.params)
+                .map_err(|e| err(format!("application[{i}].params"), e.to_string()))?;
+            let mut specs = provider.mf_files(&a.kind, &params)?;
+            specs.sort_by_key(|s| s.path.matches('/').count());
+            for (j, f) in specs.iter().enumerate() {
+                let fids =
+                    spec::parse_path(&format!("application[{i}].mf_file[{j}].path"), &f.path)?;
+                let mut cur = Some(mf);
+                for fid in &fids {
+                    cur = cur.and_then(|c| fs.child(c, *fid));
+                }
+                if cur.is_none() {
+                    add_file(
+                        &mut fs,
+                        mf,
+                        &format!("application[{i}].mf_file[{j}] ({})", f.path),
+                        f,
+                    )?;
+                }
+            }
         }
         // ICCID into EF.ICCID.
         if !self.card.iccid.is_empty() {

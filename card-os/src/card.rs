@@ -223,7 +223,9 @@ impl Card {
             (Prp | Gsm, Ins::FETCH) => self.fetch(cmd),
             (Prp | Gsm, Ins::TERMINAL_RESPONSE) => self.terminal_response(ch, cmd),
             (Prp | Gsm, Ins::ENVELOPE) => self.envelope(ch, cmd),
-            (Iso | Gsm, Ins::GET_RESPONSE) => Err(Sw::CONDITIONS_NOT_SATISFIED),
+            // Nothing pending at this layer (the T=0 engine serves pending data): TS 102 221
+            // §12.1.1.1 "technical problem", as `apdu::t0` answers.
+            (Iso | Gsm, Ins::GET_RESPONSE) => Err(Sw::TECHNICAL_PROBLEM),
             (Gsm, Ins::SLEEP) => Ok(Response::from_sw(Sw::OK)),
             _ => self.route_to_application(ch, cmd),
         }

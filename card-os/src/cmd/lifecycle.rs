@@ -1,5 +1,5 @@
 //! DEACTIVATE FILE, ACTIVATE FILE (ETSI TS 102 221 §11.1.14, §11.1.15), TERMINATE DF
-//! and TERMINATE EF (§11.1.20, §11.1.21): life cycle changes of files.
+//! and TERMINATE EF (ETSI TS 102 222 §6.7, §6.8): life cycle changes of files.
 
 use apdu::command::Command;
 use apdu::response::Response;
@@ -50,7 +50,8 @@ impl Card {
             _ => return Err(Sw::INCORRECT_P1P2),
         };
         if self.fs.get(id).is_some_and(|f| f.is_df()) != df {
-            return Err(Sw::FILE_NOT_FOUND);
+            // An EF command naming a DF (or the reverse): wrong file structure.
+            return Err(Sw::INCOMPATIBLE_FILE_STRUCTURE);
         }
         self.make_current(ch, id);
         Ok(id)

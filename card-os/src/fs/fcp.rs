@@ -105,6 +105,9 @@ pub fn fcp_template(file: &File, pin_enabled: impl Fn(u8) -> bool) -> Vec<u8> {
     } else {
         let size = file.size().min(0xFFFF) as u16;
         put(&mut v, 0x80, &size.to_be_bytes());
+        // 81: total file size, data plus structural overhead, which this card does not
+        // spend (TS 102 221 §11.1.1.4.2).
+        put(&mut v, 0x81, &size.to_be_bytes());
         match file.sfi {
             Some(sfi) => put(&mut v, 0x88, &[sfi << 3]),
             None => put(&mut v, 0x88, &[]),

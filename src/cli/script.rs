@@ -40,21 +40,20 @@ pub fn run_text(
 }
 
 fn describe(o: &StepOutcome) -> String {
-    if let Some(note) = &o.note {
-        return format!("{:>4}  {note}", o.line);
+    match o {
+        StepOutcome::Echo { line, text } => format!("{line:>4}  {text}"),
+        StepOutcome::Reset { line, atr, .. } => {
+            format!("{line:>4}  reset, ATR {}", apdu::hex::encode(atr))
+        }
+        StepOutcome::Exchange {
+            line,
+            command,
+            response,
+            ..
+        } => {
+            format!("{line:>4}  {}", apdu::trace::describe(command, response))
+        }
     }
-    if o.reset {
-        return format!(
-            "{:>4}  reset, ATR {}",
-            o.line,
-            apdu::hex::encode(&o.response)
-        );
-    }
-    format!(
-        "{:>4}  {}",
-        o.line,
-        apdu::trace::describe(&o.command, &o.response)
-    )
 }
 
 /// `uicc script run FILE`.

@@ -1,69 +1,171 @@
-//! The APDU script format: one readable format for talking to a card, used by
-//! `uicc script run` (in-process card), `uicc apdu` (any PC/SC reader) and the tests.
+//! The APDU script format: one readable text format for talking to a card.
 //!
-//! # Format
-//!
-//! A script is read line by line. `#` starts a comment (whole line or after a command).
-//! Hex may be written with spaces anywhere, upper or lower case.
+//! The same scripts run against the in-process card (`uicc script run FILE`), against
+//! any PC/SC reader (`uicc apdu --script FILE`) and in the integration tests. This page
+//! is the format reference.
 //!
 //! ```text
-//! reset                                  # power-cycle the card (cold reset)
-//! atr 3B 9F 96 80 1F ** ..               # expect the ATR of the last reset
-//! 00A4 0004 02 3F00                      # a C-APDU; no check
-//! expect 62 .. 9000                      # the expected R-APDU of the command above
-//! 00B0 0000 0A -> 98 ** .. 9000          # command and expectation on one line
-//! 00B0 0000 0A -> sw 9000                # only the status word matters
-//! 0020 0001 -> 63CX | 9000               # alternatives
-//! set AID = A0000000871002FF FFFFFFFF 89 # a variable ...
-//! 00A4 0404 10 $AID -> 62 .. 9000        # ... used in a command (or a pattern)
-//! 00B2 0104 26 -> {REC1: ..} 9000        # capture bytes into a variable
-//! echo reading the ICCID                 # print a line
+//! # Read the ICCID (ETSI TS 102 221 §13.2).
+//! reset -> 3B ..                          # cold reset; the ATR starts with TS = 3B
+//! 00A4 0004 02 3F00                       # SELECT MF, return the FCP template
+//! expect 62 .. 9000                       # ... which must be an FCP template, then 9000
+//! 00A4 0004 02 2FE2 -> 62 .. 9000         # command and expectation on one line
+//! 00B0 0000 0A -> {ICCID: 98 ..} 9000     # READ BINARY; keep the data in $ICCID
+//! echo ICCID read                         # print a line
+//! 00B0 0000 0A -> $ICCID 9000             # same bytes the second time
+//! 0020 0001 -> 63CX | 9000                # PIN1 status: retries left, or nothing to verify
 //! ```
 //!
-//! ## Patterns (after `->`, `expect` and `atr`)
+//! # Lines
 //!
-//! - hex bytes must match exactly;
-//! - `**` or `??` matches any one byte; `X`, `x` or `?` in place of one hex digit
-//!   matches any nibble (`63CX`, `6C??`, `9FXX`);
-//! - `..` matches any number of bytes (including none), anywhere in the pattern;
-//! - `$NAME` matches the bytes of a variable;
-//! - `{NAME: …}` matches what is inside and stores those bytes in `NAME`;
-//! - `sw XXXX` checks only the last two bytes (the status word);
-//! - `A | B` matches when either alternative matches.
+//! - A script is UTF-8 text, read line by line; line numbers start at 1.
+//! - `#` starts a comment that runs to the end of the line, wherever it is (so `echo`
+//!   cannot print `#`).
+//! - Blank lines and comment lines are ignored.
+//! - A line that ends with `\` continues on the next line (a space joins them); errors
+//!   in the joined text are reported at the first line.
+//! - Each remaining line is one of the directives below, or a command. Directives are
+//!   lower case.
 //!
-//! A response pattern always ends with the status word: `-> 9000` means "no data and
-//! 9000"; write `-> .. 9000` to accept data.
+//! | line | meaning |
+//! |---|---|
+//! | `reset` | Cold-reset the card (power off, power on). |
+//! | `reset -> PATTERN` | Reset, then check the ATR. |
+//! | `atr PATTERN` | Check the ATR of the `reset` just before. |
+//! | `HEX` | Send a command (C-APDU); any response is accepted. |
+//! | `HEX -> PATTERN` | Send a command and check its response (R-APDU). |
+//! | `expect PATTERN` | Check the response of the command just before. |
+//! | `set NAME = HEX` | Give variable `NAME` a value. |
+//! | `echo TEXT` | Print `TEXT` (the rest of the line, trimmed). |
 //!
-//! ## Status words `61xx` and `6Cxx`
+//! "Just before" means the previous step: only comments and blank lines may stand
+//! between a command and its `expect`, or a `reset` and its `atr`. A step has at most
+//! one expectation; use `|` for alternatives.
 //!
-//! They belong to the transport, not to the script: the in-process card and the PC/SC
-//! client resolve them like any T=0 terminal (GET RESPONSE, re-issue with the right Le)
-//! before the expectation is checked. `uicc script run --raw-t0` shows them.
+//! # Commands
 //!
-//! ## Running
+//! A command is hex digits (upper or lower case) and `$NAME` variables, with spaces
+//! anywhere between bytes: `00A40004023F00`, `00 A4 0004 02 3F00` and
+//! `00a4 0004 02 $MF` are the same when `MF` is `3F00`. Each space-separated group of
+//! digits must have an even number of digits, so `00 A4 000 4` is an error rather than
+//! a silent shift.
 //!
-//! [`run`] executes the steps against a [`Transport`] and stops at the first mismatch
-//! with a [`RunError`] naming the line, the command, the expectation and the response.
+//! The bytes are sent as written (ISO/IEC 7816-4 §5.1: CLA INS P1 P2, then Lc, data
+//! and Le as the case requires). The script does not check Lc or Le, so malformed
+//! commands can be tested; it only requires 4 to 65 544 bytes (a header, at most an
+//! extended case 4 command).
+//!
+//! # Patterns
+//!
+//! An expected response (after `->` or `expect`) or ATR (after `reset ->` or `atr`) is
+//! a pattern. It is matched against all of the bytes: a response pattern covers the
+//! response data and the status word SW1 SW2.
+//!
+//! | pattern | matches |
+//! |---|---|
+//! | `9000`, `62 1E` | exactly these bytes (spaces are free, as in commands) |
+//! | `**` or `??` or `XX` | any one byte |
+//! | `X`, `x`, `?` or `*` in place of one digit | any value of that nibble: `63CX`, `6C??`, `9FXX`, `X1` |
+//! | `..` | any number of bytes, none included; may appear several times |
+//! | `$NAME` | exactly the bytes of the variable |
+//! | `{NAME: PATTERN}` | what `PATTERN` matches, and stores those bytes in `NAME` |
+//! | `sw XXXX` | any data, then the status word `XXXX` (which may have wildcards) |
+//! | `A \| B \| C` | any one of the alternatives |
+//!
+//! Points to remember:
+//!
+//! - `-> 9000` means "no data and 9000". For a command that returns data write
+//!   `-> .. 9000` or `-> sw 9000`; a run that fails this way says so in a hint.
+//! - A response pattern without `..` or variables must have at least the 2 status
+//!   word bytes.
+//! - Alternatives are whole patterns: `62 .. 9000 | 6A82` is "an FCP template and
+//!   9000, or exactly 6A82". Once `sw` starts an alternative it applies to that one
+//!   and to all after it: `sw 9000 | 6282 | 63CX` checks three status words; put
+//!   full-response alternatives before the first `sw`. `sw` is not allowed in an ATR
+//!   pattern.
+//! - Captures cannot be nested and cannot be used in a pattern with alternatives.
+//!   The captured bytes are what the enclosed items matched, e.g. after
+//!   `82 05 X2 21 00 {RECLEN: **} **` the variable `RECLEN` holds the one-byte record
+//!   length of a linear fixed EF (TS 102 221 §11.1.1.4.3).
+//!
+//! Matching takes at most (pattern length + 1) × (response length + 1) steps, however
+//! many `..` the pattern has, and never recurses.
+//!
+//! # Variables
+//!
+//! `set NAME = HEX` and `{NAME: ...}` give a variable a value; `$NAME` uses it in a
+//! command, a pattern or a later `set`. Names are letters, digits and `_`, case
+//! sensitive; a name ends at the first other character, so write `$AID 00`, not
+//! `$AID00`. A variable must be defined on an earlier line than its use (a capture
+//! counts from the line after its pattern). Values are plain bytes, never patterns.
+//! Setting a variable again replaces its value.
+//!
+//! # Status words `61XX` and `6CXX`
+//!
+//! These are T=0 procedures (ETSI TS 102 221 §7.3.1): the card asks the terminal to
+//! fetch the response with GET RESPONSE, or to repeat the command with another Le.
+//! They belong to the transport, not to the script. Every [`Transport`] resolves them
+//! before it returns, so a script sees the final response, as an application above
+//! PC/SC does.
+//!
+//! # Errors
+//!
+//! [`parse`] rejects a script with a [`ScriptError`] whose `Display` is
+//! `line N: message`, e.g.
+//!
+//! ```text
+//! line 7: `A40` has an odd number of hex digits
+//! line 9: unknown variable `$AID`: define it on an earlier line with `set AID = ...` or a capture `{AID: ...}`
+//! ```
+//!
+//! [`run`] stops at the first failure with a [`RunError`]; a mismatch reads
+//!
+//! ```text
+//! line 12: unexpected response to 00A40004022FE2
+//!   expected: 62 .. 9000
+//!   actual:   6A82
+//! ```
+//!
+//! and while it runs, each [`StepOutcome`] displays as one stable line in script syntax:
+//!
+//! ```text
+//! line 3: 00A40004023F00 -> 622C8202782183023F00A50C...830101 9000 [ok]
+//! ```
+//!
+//! # API
+//!
+//! [`parse`] turns text into a [`Script`] of [`Step`]s. [`run`] executes it against
+//! any [`Transport`] and reports each [`StepOutcome`] to an observer. Nothing here does
+//! I/O.
 
 mod lex;
+mod parse;
 mod pattern;
+mod run;
 mod template;
 
 use core::fmt;
-use std::collections::BTreeSet;
 
+pub use parse::parse;
 pub use pattern::Pattern;
+pub use run::{run, RunError, StepOutcome, Summary, Transport, Verdict};
 pub use template::Template;
 
-use pattern::{parse_pattern, Env, Target};
-use template::parse_template;
+/// Fewest bytes in a command: CLA INS P1 P2 (ISO/IEC 7816-4 §5.1).
+pub const MIN_COMMAND_LEN: usize = 4;
 
-/// A syntax error, with its 1-based line number.
+/// Most bytes in a command: an extended-length case 4 command, 4 header bytes, Lc on
+/// 3 bytes, 65 535 data bytes and Le on 2 bytes (ISO/IEC 7816-4 §5.1).
+pub const MAX_COMMAND_LEN: usize = 4 + 3 + 65_535 + 2;
+
+/// A script that does not follow the format: where, and what is wrong.
+///
+/// `Display` gives `line N: message`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScriptError {
-    /// 1-based line number.
+    /// The 1-based line number (the first line of a `\` continuation).
     pub line: usize,
-    /// What is wrong.
+    /// What is wrong, for a person to read.
     pub message: String,
 }
 
@@ -75,431 +177,56 @@ impl fmt::Display for ScriptError {
 
 impl std::error::Error for ScriptError {}
 
-/// What a step does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum StepKind {
-    /// Reset the card; optionally check the ATR.
-    Reset {
-        /// The expected ATR.
-        atr: Option<Pattern>,
-    },
-    /// Send a C-APDU; optionally check the R-APDU.
-    Command {
-        /// The C-APDU (may use variables).
-        apdu: Template,
-        /// The expected R-APDU.
-        expect: Option<Pattern>,
-    },
-    /// Give a variable a value.
-    Set {
-        /// Variable name.
-        name: String,
-        /// Its bytes.
-        value: Template,
-    },
-    /// Print a line.
-    Echo(String),
-}
-
-/// One step with its source line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    /// 1-based line number.
-    pub line: usize,
-    /// The step.
-    pub kind: StepKind,
-}
-
-/// A parsed script.
+/// A parsed script: its steps in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Script {
-    /// The steps, in order.
+    /// The steps, in the order they run.
     pub steps: Vec<Step>,
 }
 
-fn strip_comment(line: &str) -> &str {
-    line.split_once('#').map_or(line, |(a, _)| a).trim()
-}
-
-/// Parses a script.
-pub fn parse(text: &str) -> Result<Script, ScriptError> {
-    let mut steps: Vec<Step> = Vec::new();
-    let mut known: BTreeSet<String> = BTreeSet::new();
-    for (i, raw) in text.lines().enumerate() {
-        let line = i + 1;
-        let err = |message: String| ScriptError { line, message };
-        let text = strip_comment(raw);
-        if text.is_empty() {
-            continue;
-        }
-        let (word, rest) = text
-            .split_once(char::is_whitespace)
-            .map_or((text, ""), |(w, r)| (w, r.trim()));
-        match word {
-            "reset" => {
-                if !rest.is_empty() {
-                    return Err(err(format!(
-                        "`reset` takes nothing after it, found `{rest}`"
-                    )));
-                }
-                steps.push(Step {
-                    line,
-                    kind: StepKind::Reset { atr: None },
-                });
-            }
-            "atr" => {
-                let pattern = parse_pattern(rest, Target::Atr, &known).map_err(err)?;
-                match steps.last_mut() {
-                    Some(Step {
-                        kind: StepKind::Reset { atr: atr @ None },
-                        ..
-                    }) => *atr = Some(pattern),
-                    _ => return Err(err("`atr` must directly follow a `reset`".into())),
-                }
-            }
-            "expect" => {
-                let pattern = parse_pattern(rest, Target::Response, &known).map_err(err)?;
-                match steps.last_mut() {
-                    Some(Step {
-                        kind:
-                            StepKind::Command {
-                                expect: e @ None, ..
-                            },
-                        ..
-                    }) => {
-                        known.extend(pattern.capture_names().into_iter().map(str::to_owned));
-                        *e = Some(pattern);
-                    }
-                    Some(Step {
-                        kind: StepKind::Command { .. },
-                        ..
-                    }) => return Err(err("the command above already has an expectation".into())),
-                    _ => return Err(err("`expect` must follow a command".into())),
-                }
-            }
-            "set" => {
-                let (name, value) = rest
-                    .split_once('=')
-                    .map(|(n, v)| (n.trim(), v.trim()))
-                    .ok_or_else(|| err("`set` needs `NAME = HEX`".into()))?;
-                if !lex::is_name(name) {
-                    return Err(err(format!(
-                        "`{name}` is not a variable name (letters, digits, _)"
-                    )));
-                }
-                let value = parse_template(value, &known).map_err(err)?;
-                known.insert(name.to_owned());
-                steps.push(Step {
-                    line,
-                    kind: StepKind::Set {
-                        name: name.to_owned(),
-                        value,
-                    },
-                });
-            }
-            "echo" => steps.push(Step {
-                line,
-                kind: StepKind::Echo(rest.to_owned()),
-            }),
-            _ => {
-                let (cmd, expect) = match text.split_once("->") {
-                    Some((c, e)) => (c.trim(), Some(e.trim())),
-                    None => (text, None),
-                };
-                if cmd.is_empty() {
-                    return Err(err("a command is missing before `->`".into()));
-                }
-                let first = cmd.split_whitespace().next().unwrap_or_default();
-                let looks_hex =
-                    first.starts_with('$') || first.chars().all(|c| c.is_ascii_hexdigit());
-                if !looks_hex {
-                    return Err(err(format!(
-                        "unknown directive `{word}` (expected reset, atr, expect, set, echo or a hex C-APDU)"
-                    )));
-                }
-                let apdu = parse_template(cmd, &known).map_err(err)?;
-                if let Some(bytes) = apdu.literal() {
-                    if bytes.len() < 4 {
-                        return Err(err(format!(
-                            "a C-APDU has at least 4 bytes, `{cmd}` has {}",
-                            bytes.len()
-                        )));
-                    }
-                }
-                let expect = match expect {
-                    Some(e) => {
-                        let p = parse_pattern(e, Target::Response, &known).map_err(err)?;
-                        known.extend(p.capture_names().into_iter().map(str::to_owned));
-                        Some(p)
-                    }
-                    None => None,
-                };
-                steps.push(Step {
-                    line,
-                    kind: StepKind::Command { apdu, expect },
-                });
-            }
-        }
-    }
-    Ok(Script { steps })
-}
-
-/// Where a script's commands go.
-pub trait Transport {
-    /// The transport's error.
-    type Error: fmt::Display;
-    /// Resets the card and returns its ATR.
-    fn reset(&mut self) -> Result<Vec<u8>, Self::Error>;
-    /// Sends a C-APDU and returns the R-APDU (data and status word).
-    fn transmit(&mut self, capdu: &[u8]) -> Result<Vec<u8>, Self::Error>;
-}
-
-/// What happened at one step, for printing.
+/// One step of a script and the line it comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StepOutcome {
-    /// 1-based line number.
+pub struct Step {
+    /// The 1-based line number of the step.
     pub line: usize,
-    /// The C-APDU sent (empty for a reset or an echo).
-    pub command: Vec<u8>,
-    /// The R-APDU, or the ATR for a reset.
-    pub response: Vec<u8>,
-    /// Whether this was a reset.
-    pub reset: bool,
-    /// An `echo` text.
-    pub note: Option<String>,
-    /// Whether an expectation was checked (and met: a mismatch ends the run).
-    pub checked: bool,
+    /// What the step does.
+    pub action: Action,
 }
 
-/// Counts of a completed run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Summary {
-    /// C-APDUs sent.
-    pub commands: usize,
-    /// Expectations checked (ATR and responses).
-    pub checked: usize,
-}
-
-/// Why a run stopped.
+/// What a step does.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunError {
-    /// 1-based line number of the failing step.
+pub enum Action {
+    /// `reset`: cold-reset the card, and check the ATR if an expectation is given.
+    Reset {
+        /// From `reset -> PATTERN` or a following `atr PATTERN`.
+        atr: Option<Expectation>,
+    },
+    /// A command (C-APDU), and the check of its response if an expectation is given.
+    Command {
+        /// The bytes to send.
+        apdu: Template,
+        /// From `-> PATTERN` or a following `expect PATTERN`.
+        expect: Option<Expectation>,
+    },
+    /// `set NAME = HEX`.
+    Set {
+        /// The variable.
+        name: String,
+        /// Its value.
+        value: Template,
+    },
+    /// `echo TEXT`.
+    Echo(String),
+}
+
+/// An expected response or ATR and the line where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expectation {
+    /// The 1-based line of the pattern (that of the command for `->`).
     pub line: usize,
-    /// What went wrong, with the bytes involved.
-    pub message: String,
-}
-
-impl fmt::Display for RunError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
-    }
-}
-
-impl std::error::Error for RunError {}
-
-/// Runs a script; `observer` sees every step as it completes.
-pub fn run<T: Transport>(
-    script: &Script,
-    transport: &mut T,
-    observer: &mut dyn FnMut(&StepOutcome),
-) -> Result<Summary, RunError> {
-    let mut env = Env::new();
-    let mut summary = Summary::default();
-    for step in &script.steps {
-        let line = step.line;
-        let fail = |message: String| RunError { line, message };
-        match &step.kind {
-            StepKind::Echo(text) => observer(&StepOutcome {
-                line,
-                command: vec![],
-                response: vec![],
-                reset: false,
-                note: Some(text.clone()),
-                checked: false,
-            }),
-            StepKind::Set { name, value } => {
-                let bytes = value.resolve(&env).map_err(fail)?;
-                env.insert(name.clone(), bytes);
-            }
-            StepKind::Reset { atr } => {
-                let got = transport
-                    .reset()
-                    .map_err(|e| fail(format!("reset failed: {e}")))?;
-                if let Some(p) = atr {
-                    match p.match_with(&env, &got) {
-                        Some(caps) => env.extend(caps),
-                        None => {
-                            return Err(fail(format!(
-                                "ATR: expected `{p}`, got `{}`",
-                                crate::hex::encode(&got)
-                            )))
-                        }
-                    }
-                    summary.checked += 1;
-                }
-                observer(&StepOutcome {
-                    line,
-                    command: vec![],
-                    response: got,
-                    reset: true,
-                    note: None,
-                    checked: atr.is_some(),
-                });
-            }
-            StepKind::Command { apdu, expect } => {
-                let cmd = apdu.resolve(&env).map_err(fail)?;
-                let rsp = transport.transmit(&cmd).map_err(|e| {
-                    fail(format!(
-                        "{}: transmit failed: {e}",
-                        crate::hex::encode(&cmd)
-                    ))
-                })?;
-                summary.commands += 1;
-                if let Some(p) = expect {
-                    match p.match_with(&env, &rsp) {
-                        Some(caps) => env.extend(caps),
-                        None => {
-                            let hint = p
-                                .sw_would_match(&rsp)
-                                .map(|sw| {
-                                    format!(
-                                        " (the status word is {sw}, but the response also carries {} data bytes: write `.. {sw}`)",
-                                        rsp.len() - 2
-                                    )
-                                })
-                                .unwrap_or_default();
-                            return Err(fail(format!(
-                                "{}: expected `{p}`, got `{}`{hint}",
-                                crate::hex::encode(&cmd),
-                                crate::hex::encode(&rsp)
-                            )));
-                        }
-                    }
-                    summary.checked += 1;
-                }
-                observer(&StepOutcome {
-                    line,
-                    command: cmd,
-                    response: rsp,
-                    reset: false,
-                    note: None,
-                    checked: expect.is_some(),
-                });
-            }
-        }
-    }
-    Ok(summary)
+    /// The pattern.
+    pub pattern: Pattern,
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A transport answering from a list of (command, response) pairs.
-    struct Canned(Vec<(Vec<u8>, Vec<u8>)>);
-
-    impl Transport for Canned {
-        type Error = String;
-        fn reset(&mut self) -> Result<Vec<u8>, String> {
-            Ok(vec![0x3B, 0x00])
-        }
-        fn transmit(&mut self, capdu: &[u8]) -> Result<Vec<u8>, String> {
-            let i = self
-                .0
-                .iter()
-                .position(|(c, _)| c == capdu)
-                .ok_or("unexpected command")?;
-            Ok(self.0.remove(i).1)
-        }
-    }
-
-    fn h(s: &str) -> Vec<u8> {
-        crate::hex::decode(s).unwrap()
-    }
-
-    #[test]
-    fn parses_every_directive() {
-        let s = parse(
-            "# comment\nreset\natr 3B ..\n00A4 0004 02 3F00 # c\nexpect 62 .. 9000\nset A = 3F00\n00A4000402 $A -> sw 9000\necho hi\n",
-        )
-        .unwrap();
-        assert_eq!(s.steps.len(), 5);
-        assert_eq!(s.steps[0].line, 2);
-        assert!(matches!(s.steps[0].kind, StepKind::Reset { atr: Some(_) }));
-        assert!(matches!(
-            s.steps[1].kind,
-            StepKind::Command {
-                expect: Some(_),
-                ..
-            }
-        ));
-        assert_eq!(s.steps[4].kind, StepKind::Echo("hi".into()));
-    }
-
-    #[test]
-    fn errors_name_the_line() {
-        assert_eq!(parse("reset\nexpect 9000").unwrap_err().line, 2);
-        assert_eq!(parse("\n\natr 3B").unwrap_err().line, 3);
-        assert!(parse("frobnicate 00")
-            .unwrap_err()
-            .message
-            .contains("unknown directive"));
-        assert!(parse("00A4000").is_err(), "odd number of hex digits");
-        assert!(parse("00A4 -> 9000")
-            .unwrap_err()
-            .message
-            .contains("at least 4 bytes"));
-        assert!(
-            parse("00A40000 -> 90").is_err(),
-            "a response pattern needs the SW"
-        );
-        assert!(parse("00A40000 $X").is_err(), "undefined variable");
-        assert!(parse("00A40000\nexpect 9000\nexpect 9000").is_err());
-    }
-
-    #[test]
-    fn runs_and_reports_mismatches() {
-        // Exchanges from shared/reference/clients.md §4 (pySim reading EF.ICCID).
-        let script = parse("reset\natr 3B 00\n00A4000402 2FE2 -> 62 .. 9000\n00B000000A -> {ICCID: ..} 9000\n00B0000001 -> $ICCID 9000").unwrap();
-        let mut t = Canned(vec![
-            (h("00A40004022FE2"), h("621E 8202 4121 9000")),
-            (h("00B000000A"), h("98881201000000001 0F4 9000")),
-            (h("00B0000001"), h("98881201000000001 0F4 9000")),
-        ]);
-        let mut seen = 0;
-        let summary = run(&script, &mut t, &mut |_| seen += 1).unwrap();
-        assert_eq!(
-            summary,
-            Summary {
-                commands: 3,
-                checked: 4
-            }
-        );
-        assert_eq!(seen, 4);
-
-        let script = parse("00B000000A -> 9000").unwrap();
-        let mut t = Canned(vec![(h("00B000000A"), h("0102 9000"))]);
-        let e = run(&script, &mut t, &mut |_| {}).unwrap_err();
-        assert_eq!(e.line, 1);
-        assert!(e.message.contains("got `01029000`"), "{e}");
-        assert!(e.message.contains("write `.. 9000`"), "{e}");
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn parse_never_panics(text in "\\PC{0,200}") {
-            let _ = parse(&text);
-        }
-
-        #[test]
-        fn literal_patterns_match_their_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 2..40), i in 0usize..40) {
-            let text = crate::hex::encode(&bytes);
-            let p: Pattern = parse_pattern(&text, Target::Response, &BTreeSet::new()).unwrap();
-            proptest::prop_assert!(p.matches(&bytes));
-            let mut other = bytes.clone();
-            let k = i % other.len();
-            other[k] ^= 0x01;
-            proptest::prop_assert!(!p.matches(&other));
-        }
-    }
-}
+mod tests;

@@ -150,3 +150,24 @@ fn state_file_keeps_pin_tries_across_runs() {
     assert!(o.status.success(), "{}{}", stdout(&o), stderr(&o));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn every_example_script_passes_against_the_default_card() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/scripts");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "apdu") {
+            let o = uicc(&["script", "run", "--quiet", path.to_str().unwrap()]);
+            assert!(
+                o.status.success(),
+                "{}: {}{}",
+                path.display(),
+                stdout(&o),
+                stderr(&o)
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 1, "no example scripts found");
+}

@@ -1072,7 +1072,6 @@ set ECC = 6FB7
             ("00A40004022F00", DIR_FCP),
             ("00B201042B", &record),
             // VERIFY without data: 3 tries left (TS 102 221 §11.1.9).
-            ("0020000100", "63C3"),
             ("00200001", "63C3"),
         ]);
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/scripts");

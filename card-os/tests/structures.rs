@@ -27,6 +27,20 @@ arr = "2F06"
 arr_record = 3
 
 [[file]]
+path = "7F30"
+name = "DF.TERM"
+type = "df"
+expanded = "8001 01 9000 8001 20 A406 83010A 950108"
+
+[[file]]
+path = "7F30/6F01"
+name = "EF.UNDER"
+type = "transparent"
+content = "AA"
+arr = "2F06"
+arr_record = 1
+
+[[file]]
 path = "7F10/6F52"
 name = "EF.TERM"
 type = "transparent"
@@ -109,5 +123,25 @@ fn terminate_ef_is_irreversible() {
         00A4 0004 02 6F52 -> 62 .. 8A 01 0C .. 6285
         00B0 0000 02 -> 6285
         0044 0000 -> 6285
+    ");
+}
+
+#[test]
+fn terminate_df_terminates_the_subtree() {
+    run("
+        00A4 000C 02 7F30 -> 9000
+        00A4 000C 02 6F01 -> 9000
+        00B0 0000 01 -> AA 9000
+        # TERMINATE DF (ETSI TS 102 222) on the current DF: ADM1 needed (AM bit b6).
+        00A4 000C 02 7F30 -> 9000
+        00E6 0000 -> 6982
+        0020 000A 08 3838383838383838 -> 9000
+        00E6 0000 -> 9000
+        # The DF answers 6285 (terminated) on SELECT, with LCSI 0C in its FCP.
+        00A4 0004 02 3F00 -> 62 .. 9000
+        00A4 0004 02 7F30 -> 62 .. 8A 01 0C .. 6285
+        # Files below it are unusable too.
+        00A4 000C 02 6F01 -> 9000
+        00B0 0000 01 -> 6285
     ");
 }

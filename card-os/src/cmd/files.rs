@@ -34,6 +34,14 @@ impl Card {
     /// access rule is met on the channel.
     pub(crate) fn usable(&self, ch: u8, file: NodeId, op: Operation) -> Result<(), Sw> {
         let f = self.fs.get(file).ok_or(Sw::FILE_NOT_FOUND)?;
+        // A terminated DF takes its whole subtree with it.
+        let mut up = f.parent;
+        while let Some(p) = up.and_then(|p| self.fs.get(p)) {
+            if p.lcsi == Lcsi::Terminated {
+                return Err(Sw::FILE_TERMINATED);
+            }
+            up = p.parent;
+        }
         match f.lcsi {
             // TS 102 221 §9.3: a deactivated file can only be activated (or terminated).
             Lcsi::Deactivated

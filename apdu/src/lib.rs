@@ -13,6 +13,7 @@
 //!
 //! No function in this crate panics on any input.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -20,6 +21,7 @@ pub mod error;
 pub mod hex;
 
 pub use error::{Error, Result};
+pub use status::Sw;
 pub mod atr;
 pub mod class;
 pub mod command;

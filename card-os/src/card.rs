@@ -1,5 +1,5 @@
 //! The card: state, reset, and the one instruction table that dispatches every command
-//! either to a card-os handler (module [`crate::cmd`]) or to the application selected on
+//! either to a card-os handler (module `cmd`) or to the application selected on
 //! the logical channel.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -2,6 +2,7 @@
 //! channels, applications, proactive queue, profiles and persistence. Bytes in, bytes
 //! out; time, randomness and storage come in through traits.
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 

@@ -74,3 +74,15 @@ fn gsm_class_select_answers_9fxx() {
         h("9404").unwrap()
     );
 }
+
+#[test]
+fn reset_returns_to_the_mf_without_current_ef() {
+    let mut c = card();
+    assert_eq!(
+        c.transmit(&h("00A4000C022FE2").unwrap()),
+        h("9000").unwrap()
+    );
+    c.reset();
+    // TS 102 221 §11.1.3: no current EF after a reset: 6986.
+    assert_eq!(c.transmit(&h("00B0000001").unwrap()), h("6986").unwrap());
+}

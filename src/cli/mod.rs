@@ -39,6 +39,18 @@ enum Command {
     /// Card profiles.
     #[command(subcommand)]
     Profile(ProfileCommand),
+    /// Serve the card to PC/SC software through vsmartcard's vpcd driver in pcscd.
+    Serve {
+        /// Card profile (TOML); the built-in default when absent.
+        #[arg(long)]
+        profile: Option<PathBuf>,
+        /// Card state file (SQLite); created from the profile when new; in memory when absent.
+        #[arg(long)]
+        state: Option<PathBuf>,
+        /// vpcd address (reader 0 listens on 35963, reader 1 on 35964).
+        #[arg(long, default_value = reader_bridge::vpcd::DEFAULT_ADDR)]
+        vpcd: String,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -118,6 +130,24 @@ pub fn run(cli: Cli) -> Result<()> {
             raw_t0,
             quiet,
         }) => script::run(&file, profile.as_deref(), state.as_deref(), !raw_t0, quiet),
+        Command::Serve {
+            profile,
+            state,
+            vpcd,
+        } => {
+            let mut card = crate::host::open_card(profile.as_deref(), state.as_deref())?;
+            eprintln!(
+                "uicc: serving the card to vpcd at {vpcd} (Ctrl-C stops; every APDU is committed)"
+            );
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            reader_bridge::vpcd::run(
+                &mut card,
+                &vpcd,
+                &stop,
+                std::time::Duration::from_millis(500),
+            )?;
+            Ok(())
+        }
         Command::Profile(ProfileCommand::Default) => {
             print!("{}", card_os::DEFAULT_PROFILE);
             Ok(())

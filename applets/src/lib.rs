@@ -4,6 +4,8 @@
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod usim;
+
 use card_os::app::Application;
 use card_os::profile::AppProvider;
 use card_os::{Error, Result};

@@ -30,6 +30,18 @@ pub struct UsimParams {
     /// Access control class 0–9 (EF.ACC).
     #[serde(default)]
     pub acc: u8,
+    /// Equivalent HPLMNs as `MCC-MNC` (e.g. `["001-01", "001-001"]`), written to
+    /// EF.EHPLMN (TS 31.102 §4.2.84). Empty (the default): the IMSI's own PLMN.
+    #[serde(default)]
+    pub ehplmn: Vec<String>,
+    /// SMS service centre address (digits, `+` for international), written to record 1
+    /// of the USIM's EF.SMSP (TS 31.102 §4.2.27). Default: none (record left empty).
+    #[serde(default)]
+    pub smsc: Option<String>,
+    /// 5G Routing Indicator, 1–4 digits, written to DF.5GS/EF.Routing_Indicator
+    /// (TS 31.102 §4.4.11.11, TS 24.501 §9.11.3.4). Default `"0"`.
+    #[serde(default)]
+    pub routing_indicator: Option<String>,
 }
 
 fn two() -> u8 {

@@ -38,7 +38,7 @@
 
 mod spec;
 
-pub use spec::{AppSpec, CardSpec, FileKindSpec, FileSpec, PinSpec, Profile};
+pub use spec::{AppSpec, CardSpec, FileKindSpec, FileSpec, PinSpec, Profile, RecordsSpec};
 
 use crate::app::Application;
 use crate::card::{Card, Installed};

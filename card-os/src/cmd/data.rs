@@ -11,8 +11,11 @@ use crate::card::Card;
 use crate::fs::{Body, NodeId};
 
 impl Card {
-    fn ber_target(&mut self, ch: u8, op: Operation) -> Result<NodeId, Sw> {
-        let id = self.target_ef(ch, None)?;
+    /// The BER-TLV EF addressed by P2 of a first block (b8-b7 = `10`): b5-b1 an SFI in
+    /// the current DF, or `00000` for the current EF (TS 102 221 §11.3.1.2, §11.3.2.2).
+    fn ber_target(&mut self, ch: u8, p2: u8, op: Operation) -> Result<NodeId, Sw> {
+        let sfi = (p2 & 0xC0 == 0x80).then_some(p2 & 0x1F);
+        let id = self.target_ef(ch, sfi)?;
         if !matches!(self.fs.get(id).map(|f| &f.body), Some(Body::BerTlv { .. })) {
             return Err(Sw::INCOMPATIBLE_FILE_STRUCTURE);
         }
@@ -27,7 +30,7 @@ impl Card {
             return Err(Sw::INCORRECT_P1P2);
         }
         let tag = Tag::from_bytes(&cmd.data).map_err(|_| Sw::WRONG_DATA)?;
-        let id = self.ber_target(ch, Operation::Read)?;
+        let id = self.ber_target(ch, cmd.p2, Operation::Read)?;
         let Some(Body::BerTlv { objects, .. }) = self.fs.get(id).map(|f| &f.body) else {
             return Err(Sw::INCOMPATIBLE_FILE_STRUCTURE);
         };
@@ -45,7 +48,7 @@ impl Card {
             return Err(Sw::INCORRECT_P1P2);
         }
         let tlv = Tlv::from_bytes(&cmd.data).map_err(|_| Sw::WRONG_DATA)?;
-        let id = self.ber_target(ch, Operation::Update)?;
+        let id = self.ber_target(ch, cmd.p2, Operation::Update)?;
         let Some(Body::BerTlv { objects, max_size }) = self.fs.get_mut(id).map(|f| &mut f.body)
         else {
             return Err(Sw::INCOMPATIBLE_FILE_STRUCTURE);

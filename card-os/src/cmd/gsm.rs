@@ -10,9 +10,10 @@ use crate::fs::NodeId;
 /// Maps a TS 102 221 status word to its TS 51.011 §9.4 equivalent for class `A0`.
 pub(crate) fn map_sw(sw: Sw) -> Sw {
     match sw {
-        Sw::FILE_NOT_FOUND | Sw::RECORD_NOT_FOUND => Sw::GSM_FILE_NOT_FOUND,
+        Sw::FILE_NOT_FOUND => Sw::GSM_FILE_NOT_FOUND,
         Sw::COMMAND_NOT_ALLOWED_NO_EF => Sw::GSM_NO_EF_SELECTED,
-        Sw::WRONG_P1P2 | Sw::END_OF_FILE => Sw::GSM_OUT_OF_RANGE,
+        // A record number the EF does not have is an invalid address (§9.2.5, §9.4.4).
+        Sw::WRONG_P1P2 | Sw::END_OF_FILE | Sw::RECORD_NOT_FOUND => Sw::GSM_OUT_OF_RANGE,
         Sw::INCOMPATIBLE_FILE_STRUCTURE => Sw::GSM_FILE_INCONSISTENT,
         Sw::SECURITY_STATUS_NOT_SATISFIED => Sw::GSM_ACCESS_NOT_FULFILLED,
         Sw::AUTH_METHOD_BLOCKED => Sw::GSM_CHV_BLOCKED,
@@ -21,6 +22,8 @@ pub(crate) fn map_sw(sw: Sw) -> Sw {
         Sw::MEMORY_PROBLEM => Sw::GSM_MEMORY_PROBLEM,
         Sw::INCORRECT_P1P2 => Sw::WRONG_P1P2,
         other if other.sw1() == 0x63 && other.sw2() & 0xF0 == 0xC0 => Sw::GSM_ACCESS_NOT_FULFILLED,
+        // TS 51.011 has no 6CXX: a wrong P3 is 67XX, XX the correct length (§9.4.6).
+        other if other.sw1() == 0x6C => Sw::new(0x67, other.sw2()),
         other => other,
     }
 }

@@ -159,7 +159,7 @@ impl Card {
 
     /// SEARCH RECORD, simple search (P2 b3–b1 `100` forward from P1, `101` backward from
     /// P1): the record numbers whose content starts with the pattern. No match answers
-    /// `6A83`. The record pointer moves to the first match.
+    /// `6282`. The record pointer moves to the first match.
     pub(crate) fn search_record(&mut self, ch: u8, cmd: &Command) -> Result<Response, Sw> {
         let forward = match cmd.p2 & 0x07 {
             0x04 => true,
@@ -195,7 +195,9 @@ impl Card {
             .map(|i| (i + 1) as u8)
             .collect();
         let Some(&first) = hits.first() else {
-            return Err(Sw::RECORD_NOT_FOUND);
+            // An unsuccessful search is the warning 6282 (TS 102 221 §10.2.1.1, ISO/IEC
+            // 7816-4 Table 6); the record pointer is unchanged.
+            return Ok(Response::from_sw(Sw::END_OF_FILE));
         };
         self.set_pointer(ch, Some(usize::from(first) - 1));
         Ok(Response::new(hits, Sw::OK))

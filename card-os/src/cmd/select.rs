@@ -106,7 +106,7 @@ impl Card {
     }
 
     /// SELECT by FID: the MF, `7FFF`, the current DF, its children, its parent and the
-    /// parent's children (TS 102 221 §8.4.1).
+    /// parent's child DFs (TS 102 221 §8.4.1).
     pub(crate) fn find_by_fid(&self, ch: u8, fid: u16) -> Result<NodeId, Sw> {
         if fid == MF_FID {
             return self.fs.mf().ok_or(Sw::FILE_NOT_FOUND);
@@ -133,8 +133,12 @@ impl Card {
             if self.fs.get(p).is_some_and(|f| f.fid == fid) {
                 return Ok(p);
             }
+            // Only DFs among the parent's children: an EF of the parent is not
+            // selectable by FID from here (TS 102 221 §8.4.1).
             if let Some(id) = self.fs.child(p, fid) {
-                return Ok(id);
+                if self.fs.get(id).is_some_and(|f| f.is_df()) {
+                    return Ok(id);
+                }
             }
         }
         Err(Sw::FILE_NOT_FOUND)

@@ -1,23 +1,17 @@
 //! Select responses: the FCP template of TS 102 221 §11.1.1.3 and the GSM response of
 //! 3GPP TS 51.011 §9.2.1.
 
+use apdu::tlv::ber::{self, Tag};
+
 use super::file::{Body, File, RecordKind, Security};
 
 /// Appends a BER-TLV with a one-byte tag (FCP tags are all one byte).
 fn put(out: &mut Vec<u8>, tag: u8, value: &[u8]) {
-    out.push(tag);
-    put_len(out, value.len());
-    out.extend_from_slice(value);
+    ber::write_primitive(out, Tag::new(u32::from(tag)), value);
 }
 
 fn put_len(out: &mut Vec<u8>, len: usize) {
-    if len < 0x80 {
-        out.push(len as u8);
-    } else if len <= 0xFF {
-        out.extend_from_slice(&[0x81, len as u8]);
-    } else {
-        out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
-    }
+    ber::encode_length(len, out);
 }
 
 /// File descriptor byte (TS 102 221 §11.1.1.4.3, Table 11.5).
